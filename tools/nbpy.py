@@ -5,8 +5,8 @@
     python tools/nbpy.py tonb /tmp/00_core.py nbs/00_core.ipynb     # text -> notebook
 
 The text format: a line `# %%` starts a code cell, `# %% [markdown]` a Markdown cell, `# %% [raw]` a raw
-cell, and `# %% tags=parameters` a code cell tagged for papermill. Cell text is written as is (Markdown is
-not commented out). Run `nbdev_clean` after `tonb`; the notebooks stay the source of the library.
+cell, and `# %% tags=parameters` a code cell tagged for papermill. Markdown and raw lines are commented
+with `# `, as in jupytext's percent format; code is written as is. Run `nbdev_clean` after `tonb`; the notebooks stay the source of the library.
 """
 import json, re, sys
 from pathlib import Path
@@ -27,6 +27,7 @@ def text_to_cells(text):
         lines = c['lines']
         while lines and not lines[-1].strip(): lines.pop()
         while lines and not lines[0].strip(): lines.pop(0)
+        if c['type'] != 'code': lines = [l[2:] if l.startswith('# ') else l[1:] if l.startswith('#') else l for l in lines]
         src = [l + '\n' for l in lines]
         if src: src[-1] = src[-1].rstrip('\n')
         cell = {'cell_type': c['type'], 'metadata': {'tags': c['tags']} if c['tags'] else {}, 'source': src}
@@ -47,6 +48,7 @@ def topy(nb):
         tags = c.get('metadata', {}).get('tags')
         if tags: head += ' tags=' + ','.join(tags)
         src = c['source'] if isinstance(c['source'], str) else ''.join(c['source'])
+        if c['cell_type'] != 'code': src = '\n'.join(('# ' + l).rstrip() for l in src.splitlines())
         out.append(head + '\n' + src + '\n')
     return '\n'.join(out)
 

@@ -1,0 +1,99 @@
+"""The papermill chain end to end on the tiny profile: outputs, manifest, skipping, locks and failures."""
+import json, os, shutil, socket, subprocess, sys
+from pathlib import Path
+import pytest
+from conftest import radphi2, ROOT
+
+STAGES = ['curate', 'pretrain', 'train', 'infer', 'evaluate', 'paper']
+
+def test_run_folder_holds_every_output(tiny_run):
+    out, _, _ = tiny_run
+    for nb in ('s1_curate', 's2_pretrain', 's3_train', 's4_infer', 's5_evaluate', 's9_paper'):
+        nbj = json.loads((out / 'notebooks' / f'{nb}.ipynb').read_text())
+        assert any(c.get('outputs') for c in nbj['cells'] if c['cell_type'] == 'code'), f'{nb} was not executed'
+    assert (out / 'data/reports/dataset/dataset_dict.json').exists()
+    assert (out / 'data/reports/train.jsonl').stat().st_size > 0
+    assert (out / 'models/tiny-base/model.safetensors').exists()
+    assert (out / 'models/radphi2/model.safetensors').exists() and (out / 'models/radphi2/recipe.yaml').exists()
+    for system in ('base', 'radphi2'):
+        for task in ('impression', 'normal_abnormal'):
+            assert (out / 'predictions' / system / f'{task}.jsonl').stat().st_size > 0
+    assert (out / 'metrics/metrics.json').exists()
+    assert (out / 'tables/results.md').read_text().startswith('| task')
+    assert (out / 'figures/results.png').read_bytes()[:8] == b'\x89PNG\r\n\x1a\n'
+    assert '![Held-out scores](figures/results.png)' in (out / 'report.md').read_text()
+
+def test_manifest_records_the_run(tiny_run):
+    out, _, _ = tiny_run
+    m = json.loads((out / 'manifest.json').read_text())
+    assert m['profile'] == 'tiny' and m['config']['pretrain']['steps'] == 200
+    assert m['versions']['torch'] and m['versions']['transformers'] and 'revision' in m['git'] and 'dirty' in m['git']
+    assert m['seeds']['seed'] == m['config']['seed']
+    assert any(k.endswith('general_instructions.jsonl') for k in m['inputs'])
+    for s in STAGES:
+        rec = m['stages'][s]
+        assert rec['status'] == 'done' and rec['started'] <= rec['ended'] and len(rec['key']) == 64
+
+def test_fine_tuned_beats_untuned_base(tiny_run):
+    out, _, _ = tiny_run
+    rows = json.loads((out / 'metrics/metrics.json').read_text())
+    val = {(r['system'], r['task'], r['metric']): r for r in rows}
+    for task, metric in (('impression', 'rougeL'), ('normal_abnormal', 'accuracy')):
+        base, ft = val['base', task, metric], val['radphi2', task, metric]
+        assert ft['value'] > base['value'] and ft['ci_low'] > base['ci_high'], (task, metric, base, ft)
+    rec = json.loads((out / 'models/radphi2/train.json').read_text())
+    assert rec['eval_loss_after'] < rec['eval_loss_before']
+
+def test_second_run_skips_everything(tiny_run):
+    out, sets, _ = tiny_run
+    r = radphi2('reproduce', '--profile', 'tiny', '--out', out, *sets)
+    assert r.returncode == 0, r.stderr
+    assert r.stdout.count('up to date, skipped') == len(STAGES), r.stdout
+
+def test_changed_parameter_reruns_from_the_stage_it_touches(tiny_run, tmp_path):
+    out, sets, _ = tiny_run
+    run = tmp_path / 'copy'; shutil.copytree(out, run)
+    r = radphi2('reproduce', '--profile', 'tiny', '--out', run, *sets, '--set', 'evaluate.bootstrap=100')
+    assert r.returncode == 0, r.stderr
+    for s in ('curate', 'pretrain', 'train', 'infer'): assert f'[{s}] up to date, skipped' in r.stdout
+    assert '[evaluate] done' in r.stdout and '[paper] done' in r.stdout
+
+def _hashes(folder):
+    from radphi2.core import hash_path
+    return {d: hash_path(folder / d) for d in ('data', 'models', 'predictions')}
+
+def test_broken_stage_names_notebook_and_cell_and_keeps_earlier_outputs(tiny_run, tmp_path):
+    out, sets, _ = tiny_run
+    run = tmp_path / 'broken'; shutil.copytree(out, run)
+    pred = run / 'predictions/radphi2/impression.jsonl'
+    pred.write_text(pred.read_text()[:200] + '\n{corrupt\n')
+    before = _hashes(run)
+    r = radphi2('reproduce', '--profile', 'tiny', '--out', run, *sets, '--from', 'evaluate')
+    assert r.returncode == 1, r.stdout + r.stderr
+    assert 's5_evaluate.ipynb' in r.stderr and 'cell' in r.stderr and 'impression.jsonl, line' in r.stderr, r.stderr
+    assert _hashes(run) == before
+    m = json.loads((run / 'manifest.json').read_text())
+    assert m['stages']['evaluate']['status'] == 'failed' and m['stages']['infer']['status'] == 'done'
+    assert not (run / 'run.lock').exists()
+
+def test_corrupt_input_file_fails_curate_with_file_and_line(tmp_path):
+    bad = tmp_path / 'reports.jsonl'
+    bad.write_text('{"report_id": "r1", "patient_id": "p1", "sections": {"findings": "Clear lungs."}}\n{"report_id": "r2", oops\n')
+    r = radphi2('reproduce', '--profile', 'tiny', '--out', tmp_path / 'run', '--set', f'data.reports={bad}', '--to', 'curate')
+    assert r.returncode == 1
+    assert 's1_curate.ipynb' in r.stderr and f'{bad}, line 2' in r.stderr, r.stderr
+
+def test_live_lock_refuses_and_stale_lock_is_cleared(tiny_run, tmp_path):
+    out, sets, _ = tiny_run
+    run = tmp_path / 'locked'; shutil.copytree(out, run)
+    holder = subprocess.Popen([sys.executable, '-c', 'import time; time.sleep(120)'])
+    try:
+        (run / 'run.lock').write_text(json.dumps({'pid': holder.pid, 'host': socket.gethostname(), 'started': 'now', 'cmd': 'radphi2 reproduce'}))
+        r = radphi2('reproduce', '--profile', 'tiny', '--out', run, *sets, timeout=60)
+        assert r.returncode == 3 and 'is being written by another run' in r.stderr and str(holder.pid) in r.stderr
+    finally:
+        holder.kill(); holder.wait()
+    r = radphi2('reproduce', '--profile', 'tiny', '--out', run, *sets)    # the holder is dead now: a stale lock
+    assert r.returncode == 0, r.stderr
+    assert 'stale lock' in r.stdout and r.stdout.count('up to date, skipped') == len(STAGES)
+    assert not (run / 'run.lock').exists()
