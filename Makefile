@@ -34,8 +34,8 @@ test: venv lint-nb nbtest pytest
 
 lint-nb: venv
 	@find nbs radphi2 README.md -type f -not -path '*/.ipynb_checkpoints/*' -not -path '*/__pycache__/*' | sort | xargs sha256sum > /tmp/radphi2-sync.before
-	$(BIN)/nbdev_export
 	$(BIN)/nbdev_clean
+	$(BIN)/nbdev_export
 	$(PY) tools/build_readme.py
 	@find nbs radphi2 README.md -type f -not -path '*/.ipynb_checkpoints/*' -not -path '*/__pycache__/*' | sort | xargs sha256sum > /tmp/radphi2-sync.after
 	@diff /tmp/radphi2-sync.before /tmp/radphi2-sync.after || { echo 'nbdev_export / nbdev_clean / tools/build_readme.py changed the files above: commit their result' >&2; exit 1; }
