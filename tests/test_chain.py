@@ -11,7 +11,14 @@ def test_run_folder_holds_every_output(tiny_run):
     for nb in ('s1_curate', 's2_pretrain', 's3_train', 's4_infer', 's5_evaluate', 's9_paper'):
         nbj = json.loads((out / 'notebooks' / f'{nb}.ipynb').read_text())
         assert any(c.get('outputs') for c in nbj['cells'] if c['cell_type'] == 'code'), f'{nb} was not executed'
-    assert (out / 'data/reports/dataset/dataset_dict.json').exists()
+    assert (out / 'data/reports/dataset/dataset_dict.json').exists() and (out / 'data/qa/dataset/dataset_dict.json').exists()
+    qa = json.loads((out / 'data/qa/card.json').read_text())
+    assert sum(qa['pairs'].values()) >= 250 and qa['systems'] >= 12
+    assert set(qa['question_types']) == {'symptoms', 'appearance', 'differential', 'prognosis', 'treatment'}
+    assert (out / 'data/qa/qa_pairs.png').read_bytes()[:4] == b'\x89PNG'
+    train = {json.loads(l)['article_id'] for l in (out / 'data/qa/train.jsonl').read_text().splitlines()}
+    test = {json.loads(l)['article_id'] for l in (out / 'data/qa/test.jsonl').read_text().splitlines()}
+    assert train and test and not train & test
     assert (out / 'data/reports/train.jsonl').stat().st_size > 0
     assert (out / 'models/tiny-base/model.safetensors').exists()
     assert (out / 'models/radphi2/model.safetensors').exists() and (out / 'models/radphi2/recipe.yaml').exists()
