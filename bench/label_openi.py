@@ -38,7 +38,7 @@ def main():
         print(f"openi_{name}_abnormal_recall: {sc['abnormal_recall']:.3f} fraction")
         print(f"openi_{name}_normal_recall: {sc['normal_recall']:.3f} fraction")
         for k, v in sorted(sc['classes'].items(), key=lambda kv: -kv[1]['positives']):
-            print(f"openi_{name}_f1_{k.lower().replace(' ', '_')}: {v['f1']:.3f} F1 (n+={v['positives']}, P={v['precision']:.3f}, R={v['recall']:.3f})")
+            print(f"openi_{name}_f1_{k.lower().replace(' ', '_')}: {v['f1']:.3f} F1 (n+={v['positives']}, P={v['precision']:.3f}, R={v['recall']:.3f}; uncertain as negative: F1 {v['f1_strict']:.3f})")
     print(f"openi_unmapped_classes: {', '.join(OPENI_UNMAPPED)} (no CheXpert counterpart)")
     from radphi2.labeler import label_sentence
     label_sentence.cache_clear()
