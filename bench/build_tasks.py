@@ -13,30 +13,35 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 
-def peak_mib() -> float: return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+def peak_mib() -> float:
+    "Peak resident memory of this process and of its largest worker."
+    return (resource.getrusage(resource.RUSAGE_SELF).ru_maxrss + resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss) / 1024
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument('--n', type=int, default=200_000)
+    ap.add_argument('--workers', type=int, default=2)
     a = ap.parse_args()
     from radphi2.synth import synth_reports
-    from radphi2.labeler import label_report, label_sentence
+    from radphi2.labeler import label_report, label_sentence, label_many
     from radphi2.tasks import build_examples, TASKS
     from radphi2.general import load_instructions, general_examples
     from radphi2.core import write_jsonl
     t0 = time.perf_counter(); reps = synth_reports(a.n, seed=0); dt = time.perf_counter() - t0
     print(f'synth_generation: {a.n / dt:.0f} reports/s ({dt:.1f} s)')
-    base = reps[:5000]
-    t0 = time.perf_counter()
-    for r in base: label_sentence.cache_clear(); label_report(r)
-    print(f'labeling_no_cache: {len(base) / (time.perf_counter() - t0):.0f} reports/s (baseline, first {len(base)} reports)')
+    base = reps[:20000]
+    t0 = time.perf_counter(); label_many(base, 1, cache=False)
+    r1 = len(base) / (time.perf_counter() - t0)
+    print(f'labeling_no_cache_1proc: {r1:.0f} reports/s (baseline, first {len(base)} reports, cache cleared per report)')
+    t0 = time.perf_counter(); label_many(base, a.workers, cache=False)
+    r2 = len(base) / (time.perf_counter() - t0)
+    print(f'labeling_no_cache_{a.workers}proc: {r2:.0f} reports/s ({r2 / r1:.2f} x)')
     label_sentence.cache_clear()
     t_build = time.perf_counter()
     t0 = time.perf_counter()
-    for r in reps: r['_labels'] = label_report(r)          # as the task builders will read them
+    for r, lab in zip(reps, label_many(reps, a.workers)): r['_labels'] = lab     # as the pipeline runs it: the task builders read these
     dt = time.perf_counter() - t0
-    ci = label_sentence.cache_info()
-    print(f'labeling: {a.n / dt:.0f} reports/s ({dt:.1f} s; sentence cache hit rate {ci.hits / max(1, ci.hits + ci.misses):.2f})')
+    print(f'labeling: {a.n / dt:.0f} reports/s ({a.workers} processes, sentence cache on, {dt:.1f} s)')
     t0 = time.perf_counter()
     ex, sk = build_examples(reps, [t for t in TASKS if TASKS[t].from_reports], seed=0)
     gen, _ = load_instructions(str(ROOT / 'data' / 'general' / 'general_instructions.jsonl'))

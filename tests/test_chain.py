@@ -20,6 +20,20 @@ def test_run_folder_holds_every_output(tiny_run):
     test = {json.loads(l)['article_id'] for l in (out / 'data/qa/test.jsonl').read_text().splitlines()}
     assert train and test and not train & test
     assert (out / 'data/reports/train.jsonl').stat().st_size > 0
+    rc = json.loads((out / 'data/reports/card.json').read_text())          # Rad-Phi2's data: seven report tasks plus the general mix
+    tasks = {'impression', 'abnormal_findings', 'normal_abnormal', 'pathology_tags', 'devices', 'section_extraction', 'change_summary', 'general'}
+    assert set(rc['examples']['train']) == tasks and all(rc['examples']['test'].get(t) for t in tasks - {'general'})
+    assert rc['labels_from'] == {'truth': 500} and 0.4 < rc['abnormal_fraction'] < 0.85
+    assert all((out / 'data/reports' / f).read_bytes()[:4] == b'\x89PNG' for f in ('label_prevalence.png', 'lengths.png'))
+    assert (out / 'data/reports/tasks/change_summary.jsonl').stat().st_size > 0
+    ex = [json.loads(l) for l in (out / 'data/reports/train.jsonl').read_text().splitlines()]
+    assert set(ex[0]) >= {'id', 'report_id', 'patient_id', 'task', 'instruction', 'input', 'output', 'source', 'split'}
+    pat = {}
+    for split in ('train', 'validation', 'test'):
+        for l in (out / 'data/reports' / f'{split}.jsonl').read_text().splitlines():
+            e = json.loads(l)
+            if e['patient_id']: pat.setdefault(e['patient_id'], set()).add(split)
+    assert all(len(v) == 1 for v in pat.values())                                     # no patient straddles splits
     assert (out / 'models/tiny-base/model.safetensors').exists()
     assert (out / 'models/radphi2/model.safetensors').exists() and (out / 'models/radphi2/recipe.yaml').exists()
     for system in ('base', 'radphi2'):
