@@ -36,9 +36,12 @@ def test_run_folder_holds_every_output(tiny_run):
     assert all(len(v) == 1 for v in pat.values())                                     # no patient straddles splits
     assert (out / 'models/tiny-base/model.safetensors').exists()
     assert (out / 'models/radphi2/model.safetensors').exists() and (out / 'models/radphi2/recipe.yaml').exists()
-    for system in ('base', 'radphi2'):
-        for task in ('impression', 'normal_abnormal'):
+    for system in ('base', 'radphi2', 'radphi2-base'):
+        for task in ('impression', 'normal_abnormal', 'qa'):
             assert (out / 'predictions' / system / f'{task}.jsonl').stat().st_size > 0
+    for m in ('radphi2', 'radphi2-base'):
+        for f in ('model.safetensors', 'README.md', 'training_curves.png', 'recipe.yaml', 'generation_config.json'):
+            assert (out / 'models' / m / f).exists(), (m, f)
     assert (out / 'metrics/metrics.json').exists()
     assert (out / 'tables/results.md').read_text().startswith('| task')
     assert (out / 'figures/results.png').read_bytes()[:8] == b'\x89PNG\r\n\x1a\n'
@@ -62,8 +65,11 @@ def test_fine_tuned_beats_untuned_base(tiny_run):
     for task, metric in (('impression', 'rougeL'), ('normal_abnormal', 'accuracy')):
         base, ft = val['base', task, metric], val['radphi2', task, metric]
         assert ft['value'] > base['value'] and ft['ci_low'] > base['ci_high'], (task, metric, base, ft)
-    rec = json.loads((out / 'models/radphi2/train.json').read_text())
-    assert rec['eval_loss_after'] < rec['eval_loss_before']
+    for m in ('radphi2', 'radphi2-base'):
+        rec = json.loads((out / 'models' / m / 'train.json').read_text())
+        assert rec['eval_loss_after'] < rec['eval_loss_before'], (m, rec['eval_loss_before'], rec['eval_loss_after'])
+    base, ft = val['base', 'qa', 'rougeL'], val['radphi2-base', 'qa', 'rougeL']          # RadPhi-2-Base on knowledge QA
+    assert ft['value'] > base['value'], (base, ft)
 
 def test_second_run_skips_everything(tiny_run):
     out, sets, _ = tiny_run
