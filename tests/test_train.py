@@ -56,3 +56,15 @@ def test_bad_recipe_data_and_model_folder_give_clear_errors(tiny_run, tmp_path):
     empty = tmp_path / 'empty-model'; empty.mkdir(); (empty / 'config.json').write_text('{}')
     r = radphi2('train', '--out', tmp_path / 'r2', '--model', 'radphi2', '--set', f'base.name_or_path={empty}', '--set', 'data.n_synthetic=200')
     assert r.returncode != 0 and str(empty) in r.stderr and 'Traceback' not in r.stderr, r.stderr
+
+def test_two_processes_train_on_the_cpu_through_accelerate(tiny_run, tmp_path):
+    out, _, _ = tiny_run
+    run = _copy(out, tmp_path / 'acc')
+    r = subprocess.run([str(BIN / 'accelerate'), 'launch', '--config_file', str(ROOT / 'recipes/accelerate/cpu2.yaml'), '-m', 'radphi2.sft',
+                        '--run', str(run), '--model', 'radphi2', '--set', 'max_steps=6', '--set', 'save_steps=3', '--set', 'eval_steps=0'],
+                       cwd=ROOT, env=ENV, capture_output=True, text=True, timeout=900)
+    assert r.returncode == 0, r.stderr[-3000:]
+    rec = json.loads((run / 'models/radphi2/train.json').read_text())
+    assert rec['world_size'] == 2 and sorted(x['rank'] for x in rec['ranks']) == [0, 1] and all(x['steps'] == 6 for x in rec['ranks'])
+    assert 'checkpoint-3' in rec['checkpoints_written']
+    assert (run / 'models/radphi2/model.safetensors').exists() and not list(run.glob('models/radphi2.tmp*'))
