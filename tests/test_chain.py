@@ -42,6 +42,7 @@ def test_run_folder_holds_every_output(tiny_run):
     for m in ('radphi2', 'radphi2-base'):
         for f in ('model.safetensors', 'README.md', 'training_curves.png', 'recipe.yaml', 'generation_config.json'):
             assert (out / 'models' / m / f).exists(), (m, f)
+        assert list((out / 'models' / m / 'logs').rglob('events.out.tfevents*')), m                  # TensorBoard
     assert (out / 'metrics/metrics.json').exists()
     assert (out / 'tables/results.md').read_text().startswith('| task')
     assert (out / 'figures/results.png').read_bytes()[:8] == b'\x89PNG\r\n\x1a\n'
