@@ -1,0 +1,96 @@
+"""The OpenAI-compatible client against a real HTTP server on localhost: success, retries, timeout,
+malformed answers, cache hits, concurrency, and an API key that never reaches the disk."""
+import json, threading, time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+import pytest
+from radphi2.client import OpenAIClient, ClientError
+
+SECRET = 'sk-test-0123456789abcdef-never-on-disk'
+
+class Server:
+    "An OpenAI-compatible server whose answers follow a script (one action per request; 'ok' after the script)."
+    def __init__(self):
+        self.script, self.seen, self.active, self.peak = [], [], 0, 0
+        outer = self
+        class H(BaseHTTPRequestHandler):
+            def log_message(self, *a): pass
+            def do_POST(self):
+                body = json.loads(self.rfile.read(int(self.headers['Content-Length'])))
+                with lock:
+                    outer.seen.append({'auth': self.headers.get('Authorization'), 'path': self.path, 'body': body})
+                    act = outer.script.pop(0) if outer.script else 'ok'
+                    outer.active += 1; outer.peak = max(outer.peak, outer.active)
+                try:
+                    if act == 'stall': time.sleep(1.0)
+                    if act == 'slow': time.sleep(0.2)
+                    if isinstance(act, int):
+                        self.send_response(act); self.send_header('Retry-After', '0'); self.end_headers(); return
+                    out = {'garbage': b'<html>gateway error</html>', 'nochoices': json.dumps({'error': 'x'}).encode()}.get(act) or \
+                          json.dumps({'choices': [{'message': {'content': 'ans:' + body['messages'][-1]['content']}}]}).encode()
+                    self.send_response(200); self.send_header('Content-Type', 'application/json'); self.end_headers(); self.wfile.write(out)
+                except (BrokenPipeError, ConnectionResetError): pass
+                finally:
+                    with lock: outer.active -= 1
+        lock = threading.Lock()
+        class S(ThreadingHTTPServer):
+            daemon_threads = True
+            def handle_error(self, *a): pass
+        self.srv = S(('127.0.0.1', 0), H)
+        self.url = f'http://127.0.0.1:{self.srv.server_address[1]}/v1'
+        threading.Thread(target=self.srv.serve_forever, daemon=True).start()
+
+@pytest.fixture
+def server():
+    s = Server(); yield s; s.srv.shutdown()
+
+@pytest.fixture
+def client(server, tmp_path, monkeypatch):
+    monkeypatch.setenv('RADPHI2_TEST_KEY', SECRET)
+    return OpenAIClient(server.url, 'mistral-7b-instruct', api_key_env='RADPHI2_TEST_KEY', timeout=0.4, max_retries=2, backoff=0.01,
+                        concurrency=3, cache_dir=str(tmp_path / 'cache'))
+
+def test_success_sends_model_messages_and_key(server, client):
+    r = client.complete('Summarize: small left effusion.', max_tokens=32)
+    assert r == {'text': 'ans:Summarize: small left effusion.', 'cached': False, 'attempts': 1, 'seconds': r['seconds']}
+    req = server.seen[0]
+    assert req['path'] == '/v1/chat/completions' and req['auth'] == f'Bearer {SECRET}'
+    assert req['body']['model'] == 'mistral-7b-instruct' and req['body']['max_tokens'] == 32 and req['body']['temperature'] == 0.0
+
+@pytest.mark.parametrize('first', [429, 500, 503])
+def test_retry_after_rate_limit_or_server_error(server, client, first):
+    server.script = [first]
+    r = client.complete('q')
+    assert r['text'] == 'ans:q' and r['attempts'] == 2 and client.stats['retries'] == 1 and len(server.seen) == 2
+
+def test_client_errors_are_not_retried(server, client):
+    server.script = [400]
+    with pytest.raises(ClientError, match='failed after 1 attempt'): client.complete('q')
+    assert len(server.seen) == 1
+
+def test_timeout_fails_after_the_retries_with_a_clear_message(server, client):
+    server.script = ['stall'] * 3
+    with pytest.raises(ClientError, match=r'failed after 3 attempt\(s\)') as e: client.complete('q')
+    assert 'timed out' in str(e.value) and client.stats['failures'] == 1
+
+@pytest.mark.parametrize('act,msg', [('garbage', 'not JSON'), ('nochoices', 'no choices')])
+def test_malformed_response_is_an_error_never_an_empty_answer(server, client, act, msg):
+    server.script = [act]
+    with pytest.raises(ClientError, match=msg): client.complete('q')
+
+def test_cache_hit_makes_no_request_and_depends_on_settings(server, client):
+    a = client.complete('same prompt'); b = client.complete('same prompt')
+    assert not a['cached'] and b['cached'] and b['text'] == a['text'] and len(server.seen) == 1
+    client.complete('same prompt', max_tokens=99)                  # other settings: another request
+    assert len(server.seen) == 2 and client.stats['cache_hits'] == 1
+
+def test_concurrency_limit_and_failures_reported_in_order(server, client):
+    server.script = ['slow'] * 8 + [400]
+    out = client.complete_many([f'p{i}' for i in range(9)])
+    assert server.peak <= 3 and [o['text'] for o in out[:8]] == [f'ans:p{i}' for i in range(8)]
+    assert sum('error' in o for o in out) == 1
+
+def test_api_key_never_reaches_the_disk_or_the_repr(server, client, tmp_path):
+    client.complete('a'); client.complete_many(['b', 'c'])
+    files = [p for p in (tmp_path / 'cache').rglob('*') if p.is_file()]
+    assert files and not any(SECRET in p.read_text() for p in files)
+    assert SECRET not in repr(client) and 'RADPHI2_TEST_KEY' in repr(client)
