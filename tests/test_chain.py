@@ -44,6 +44,8 @@ def test_run_folder_holds_every_output(tiny_run):
             assert (out / 'models' / m / f).exists(), (m, f)
         assert list((out / 'models' / m / 'logs').rglob('events.out.tfevents*')), m                  # TensorBoard
     assert (out / 'metrics/metrics.json').exists()
+    systems = {r['system'] for r in json.loads((out / 'metrics/metrics.json').read_text())}
+    assert {'base', 'radphi2', 'radphi2-base', 'retrieval', 'lead', 'majority'} <= systems, systems      # models and offline baselines
     assert (out / 'tables/results.md').read_text().startswith('| task')
     assert (out / 'figures/results.png').read_bytes()[:8] == b'\x89PNG\r\n\x1a\n'
     assert '![Held-out scores](figures/results.png)' in (out / 'report.md').read_text()
