@@ -1,0 +1,50 @@
+#!/usr/bin/env python3
+"""Generation and metric throughput on the tiny model.
+
+    python bench/generate_metrics.py [--run runs/tiny] [--model radphi2] [--n 64]
+
+1. Generation: `--n` impression prompts of the run's test split answered greedily (at most 48 new tokens)
+   one at a time (the baseline) and in one left-padded batch (`radphi2.generate.generate_batch`, KV cache);
+   prompts/s for each and the speed-up.
+2. Metrics: ROUGE-L and the labeler-based CheXpert F1 over 10,000 (prediction, reference) pairs made from
+   synthetic impressions; pairs/s.
+"""
+import argparse, sys, time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument('--run', default=str(ROOT / 'runs' / 'tiny'))
+    ap.add_argument('--model', default='radphi2')
+    ap.add_argument('--n', type=int, default=64)
+    ap.add_argument('--pairs', type=int, default=10_000)
+    a = ap.parse_args()
+    run = Path(a.run)
+    if not (run / 'models' / a.model / 'model.safetensors').exists(): sys.exit(f'{run}: no model {a.model}; run `make paper` first')
+    import torch
+    from radphi2.core import read_jsonl
+    from radphi2.generate import generate_batch
+    from radphi2.models import format_prompt, load_base
+    from radphi2.metrics import score
+    torch.set_num_threads(2)
+    model, tok = load_base(str(run / 'models' / a.model)); model.eval()
+    exs = [e for e in read_jsonl(run / 'data' / 'reports' / 'test.jsonl') if e['task'] == 'impression'][:a.n]
+    prompts = [format_prompt(e['instruction'], e['input']) for e in exs]
+    generate_batch(model, tok, prompts[:2], 8)                               # warm-up
+    t0 = time.perf_counter()
+    for p in prompts: generate_batch(model, tok, [p], 48)
+    t1 = time.perf_counter() - t0
+    t0 = time.perf_counter(); generate_batch(model, tok, prompts, 48); tb = time.perf_counter() - t0
+    print(f'generate_one_at_a_time: {len(prompts) / t1:.1f} prompts/s (baseline, {len(prompts)} prompts)')
+    print(f'generate_batched: {len(prompts) / tb:.1f} prompts/s (one batch of {len(prompts)})')
+    print(f'generate_batched_speedup: {t1 / tb:.1f} x')
+    from radphi2.synth import synth_reports
+    imps = [r['sections'].get('impression', '') for r in synth_reports(a.pairs + 1, seed=3)]
+    preds, refs = imps[:a.pairs], imps[1:a.pairs + 1]
+    for m in ('rougeL', 'chexpert_f1'):
+        t0 = time.perf_counter(); score(m, preds, refs); dt = time.perf_counter() - t0
+        print(f'metric_{m}: {a.pairs / dt:.0f} pairs/s ({a.pairs} pairs)')
+
+if __name__ == '__main__': main()
