@@ -9,7 +9,8 @@ BIN = Path(sys.executable).parent
 ENV = {**os.environ, 'HF_HUB_OFFLINE': '1', 'HF_DATASETS_OFFLINE': '1', 'TOKENIZERS_PARALLELISM': 'false', 'RADPHI2_QUIET': '1'}
 
 # A smaller tiny profile for tests: every stage real, but quicker than `make paper`.
-SMALL = ['data.n_synthetic=500', 'data.max_test_per_task=60', 'pretrain.steps=200', 'train.radphi2.max_steps=250',
+SMALL = ['data.n_synthetic=500', 'data.max_test_per_task=60', 'pretrain.steps=200', 'train.radphi2.max_steps=150',
+         'train.radphi2.tasks=[impression,normal_abnormal]',
          'train.radphi2.eval_steps=0', 'train.radphi2-base.max_steps=40', 'train.radphi2-base.eval_steps=0', 'evaluate.bootstrap=200']
 
 def radphi2(*args, timeout=900, **kw):

@@ -84,10 +84,11 @@ def test_cache_hit_makes_no_request_and_depends_on_settings(server, client):
     assert len(server.seen) == 2 and client.stats['cache_hits'] == 1
 
 def test_concurrency_limit_and_failures_reported_in_order(server, client):
-    server.script = ['slow'] * 8 + [400]
+    client.timeout = 10.0                                            # slow answers are not timeouts here, even on a busy machine
+    server.script = ['slow'] * 8 + [400]                             # whichever request arrives last gets the 400
     out = client.complete_many([f'p{i}' for i in range(9)])
-    assert server.peak <= 3 and [o['text'] for o in out[:8]] == [f'ans:p{i}' for i in range(8)]
-    assert sum('error' in o for o in out) == 1
+    assert server.peak <= 3 and sum('error' in o for o in out) == 1
+    assert all(o['text'] == f'ans:p{i}' for i, o in enumerate(out) if 'error' not in o)   # answers stay in prompt order
 
 def test_api_key_never_reaches_the_disk_or_the_repr(server, client, tmp_path):
     client.complete('a'); client.complete_many(['b', 'c'])
