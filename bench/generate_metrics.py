@@ -6,8 +6,9 @@
 1. Generation: `--n` impression prompts of the run's test split answered greedily (at most 48 new tokens)
    one at a time (the baseline) and in one left-padded batch (`radphi2.generate.generate_batch`, KV cache);
    prompts/s for each and the speed-up.
-2. Metrics: ROUGE-L and the labeler-based CheXpert F1 over 10,000 (prediction, reference) pairs made from
-   synthetic impressions; pairs/s.
+2. Metrics: ROUGE-L, the labeler-based CheXpert F1 per example and its corpus-level micro F1 over the 14
+   observations, over 10,000 (prediction, reference) pairs made from synthetic impressions (pairs/s), and the
+   time of 1,000 bootstrap resamples of the corpus-level figure.
 """
 import argparse, sys, time
 from pathlib import Path
@@ -27,7 +28,6 @@ def main():
     from radphi2.core import read_jsonl
     from radphi2.generate import generate_batch
     from radphi2.models import format_prompt, load_base
-    from radphi2.metrics import score
     torch.set_num_threads(2)
     model, tok = load_base(str(run / 'models' / a.model)); model.eval()
     exs = [e for e in read_jsonl(run / 'data' / 'reports' / 'test.jsonl') if e['task'] == 'impression'][:a.n]
@@ -43,8 +43,12 @@ def main():
     from radphi2.synth import synth_reports
     imps = [r['sections'].get('impression', '') for r in synth_reports(a.pairs + 1, seed=3)]
     preds, refs = imps[:a.pairs], imps[1:a.pairs + 1]
-    for m in ('rougeL', 'chexpert_f1'):
-        t0 = time.perf_counter(); score(m, preds, refs); dt = time.perf_counter() - t0
+    from radphi2.evaluate import bootstrap_stats
+    from radphi2.metrics import metric_stats
+    for m in ('rougeL', 'chexpert_f1', 'chexpert_micro_f1_14'):
+        t0 = time.perf_counter(); st, agg = metric_stats(m, preds, refs); dt = time.perf_counter() - t0
         print(f'metric_{m}: {a.pairs / dt:.0f} pairs/s ({a.pairs} pairs)')
+    t0 = time.perf_counter(); bootstrap_stats(st, agg, 1000); dt = time.perf_counter() - t0
+    print(f'bootstrap_1000_resamples_corpus_f1: {dt:.2f} s ({a.pairs} pairs, 14 classes)')
 
 if __name__ == '__main__': main()

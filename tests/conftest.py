@@ -13,9 +13,9 @@ SMALL = ['data.n_synthetic=500', 'data.max_test_per_task=60', 'pretrain.steps=20
          'train.radphi2.tasks=[impression,normal_abnormal]',
          'train.radphi2.eval_steps=0', 'train.radphi2-base.max_steps=40', 'train.radphi2-base.eval_steps=0', 'evaluate.bootstrap=200']
 
-def radphi2(*args, timeout=900, **kw):
+def radphi2(*args, timeout=900, env=None, **kw):
     "Run the `radphi2` command; returns the CompletedProcess (text)."
-    return subprocess.run([str(BIN / 'radphi2'), *map(str, args)], capture_output=True, text=True, env=ENV, cwd=ROOT, timeout=timeout, **kw)
+    return subprocess.run([str(BIN / 'radphi2'), *map(str, args)], capture_output=True, text=True, env=env or ENV, cwd=ROOT, timeout=timeout, **kw)
 
 @pytest.fixture(scope='session')
 def tiny_run(tmp_path_factory):

@@ -46,9 +46,17 @@ def test_run_folder_holds_every_output(tiny_run):
     assert (out / 'metrics/metrics.json').exists()
     systems = {r['system'] for r in json.loads((out / 'metrics/metrics.json').read_text())}
     assert {'base', 'radphi2', 'radphi2-base', 'retrieval', 'lead', 'majority'} <= systems, systems      # models and offline baselines
-    assert (out / 'tables/results.md').read_text().startswith('| task')
-    assert (out / 'figures/results.png').read_bytes()[:8] == b'\x89PNG\r\n\x1a\n'
-    assert '![Held-out scores](figures/results.png)' in (out / 'report.md').read_text()
+    for t in ('results.md', 'tasks.md', 'qa.md'): assert (out / 'tables' / t).read_text().startswith('| task | metric | n | radphi2-base | radphi2 | base'), t
+    assert '| organ system (rougeL) |' in (out / 'tables/qa_by_system.md').read_text()
+    for f in ('tasks.png', 'qa_by_system.png'): assert (out / 'figures' / f).read_bytes()[:8] == b'\x89PNG\r\n\x1a\n', f
+    paired = json.loads((out / 'metrics/paired.json').read_text())
+    assert {(r['system'], r['baseline']) for r in paired} >= {('radphi2', b) for b in ('base', 'retrieval', 'lead', 'majority')}
+    assert all({'delta', 'ci_low', 'ci_high', 'p', 'n'} <= set(r) for r in paired)
+    skipped = {s['metric']: s['reason'] for s in json.loads((out / 'metrics/skipped.json').read_text())}
+    assert 'no encoder' in skipped['bertscore'] and 'judge' in skipped                      # said, not silently missing
+    assert (out / 'examples.md').read_text().count('**Reference**') >= 3
+    report = (out / 'report.md').read_text()
+    assert '![Report tasks](figures/tasks.png)' in report and 'By organ system and question type' in report and 'paired bootstrap' in report
 
 def test_manifest_records_the_run(tiny_run):
     out, _, _ = tiny_run

@@ -51,7 +51,7 @@ def client(server, tmp_path, monkeypatch):
 
 def test_success_sends_model_messages_and_key(server, client):
     r = client.complete('Summarize: small left effusion.', max_tokens=32)
-    assert r == {'text': 'ans:Summarize: small left effusion.', 'cached': False, 'attempts': 1, 'seconds': r['seconds']}
+    assert r == {'text': 'ans:Summarize: small left effusion.', 'tokens': None, 'cached': False, 'attempts': 1, 'seconds': r['seconds']}
     req = server.seen[0]
     assert req['path'] == '/v1/chat/completions' and req['auth'] == f'Bearer {SECRET}'
     assert req['body']['model'] == 'mistral-7b-instruct' and req['body']['max_tokens'] == 32 and req['body']['temperature'] == 0.0
