@@ -10,7 +10,7 @@
    observations, over 10,000 (prediction, reference) pairs made from synthetic impressions (pairs/s), and the
    time of 1,000 bootstrap resamples of the corpus-level figure.
 """
-import argparse, sys, time
+import argparse, statistics, sys, time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -21,6 +21,7 @@ def main():
     ap.add_argument('--model', default='radphi2')
     ap.add_argument('--n', type=int, default=64)
     ap.add_argument('--pairs', type=int, default=10_000)
+    ap.add_argument('--rounds', type=int, default=3)
     a = ap.parse_args()
     run = Path(a.run)
     if not (run / 'models' / a.model / 'model.safetensors').exists(): sys.exit(f'{run}: no model {a.model}; run `make paper` first')
@@ -33,12 +34,15 @@ def main():
     exs = [e for e in read_jsonl(run / 'data' / 'reports' / 'test.jsonl') if e['task'] == 'impression'][:a.n]
     prompts = [format_prompt(e['instruction'], e['input']) for e in exs]
     generate_batch(model, tok, prompts[:2], 8)                               # warm-up
-    t0 = time.perf_counter()
-    for p in prompts: generate_batch(model, tok, [p], 48)
-    t1 = time.perf_counter() - t0
-    t0 = time.perf_counter(); generate_batch(model, tok, prompts, 48); tb = time.perf_counter() - t0
-    print(f'generate_one_at_a_time: {len(prompts) / t1:.1f} prompts/s (baseline, {len(prompts)} prompts)')
-    print(f'generate_batched: {len(prompts) / tb:.1f} prompts/s (one batch of {len(prompts)})')
+    singles, batches = [], []
+    for _ in range(a.rounds):                                                # alternate, so both see the same machine load
+        t0 = time.perf_counter()
+        for p in prompts: generate_batch(model, tok, [p], 48)
+        singles.append(time.perf_counter() - t0)
+        t0 = time.perf_counter(); generate_batch(model, tok, prompts, 48); batches.append(time.perf_counter() - t0)
+    t1, tb = statistics.median(singles), statistics.median(batches)
+    print(f'generate_one_at_a_time: {len(prompts) / t1:.1f} prompts/s (baseline, {len(prompts)} prompts, median of {a.rounds} rounds)')
+    print(f'generate_batched: {len(prompts) / tb:.1f} prompts/s (one batch of {len(prompts)}, median of {a.rounds} rounds)')
     print(f'generate_batched_speedup: {t1 / tb:.1f} x')
     from radphi2.synth import synth_reports
     imps = [r['sections'].get('impression', '') for r in synth_reports(a.pairs + 1, seed=3)]
