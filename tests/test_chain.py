@@ -56,7 +56,8 @@ def test_run_folder_holds_every_output(tiny_run):
     assert 'no encoder' in skipped['bertscore'] and 'judge' in skipped                      # said, not silently missing
     assert (out / 'examples.md').read_text().count('**Reference**') >= 3
     report = (out / 'report.md').read_text()
-    assert '![Report tasks](figures/tasks.png)' in report and 'By organ system and question type' in report and 'paired bootstrap' in report
+    assert '(figures/tasks.png)' in report and '(figures/qa_by_system.png)' in report and 'By organ system and question type' in report
+    assert 'paired-bootstrap 95% interval' in report and (out / 'report.html').stat().st_size > 10_000
 
 def test_manifest_records_the_run(tiny_run):
     out, _, _ = tiny_run
@@ -135,3 +136,29 @@ def test_live_lock_refuses_and_stale_lock_is_cleared(tiny_run, tmp_path):
     assert r.returncode == 0, r.stderr
     assert 'stale lock' in r.stdout and r.stdout.count('up to date, skipped') == len(STAGES)
     assert not (run / 'run.lock').exists()
+
+def test_force_rerun_reproduces_every_metric_exactly(tiny_run, tmp_path):
+    out, sets, _ = tiny_run
+    run = tmp_path / 'again'; shutil.copytree(out, run)
+    import time
+    t0 = time.time()
+    r = radphi2('reproduce', '--profile', 'tiny', '--out', run, *sets, '--force')
+    assert r.returncode == 0, r.stderr
+    assert r.stdout.count('] done in') == len(STAGES)                                   # every stage ran again
+    preds = list((run / 'predictions').rglob('*.jsonl'))
+    assert preds and all(p.stat().st_mtime >= t0 for p in preds)                          # answered again, not reused
+    for f in ('metrics/metrics.json', 'metrics/paired.json', 'metrics/breakdown.json'):
+        assert json.loads((run / f).read_text()) == json.loads((out / f).read_text()), f
+    for m in ('radphi2', 'radphi2-base'):
+        assert (run / 'models' / m / 'model.safetensors').read_bytes() == (out / 'models' / m / 'model.safetensors').read_bytes(), m
+
+def test_smoke_runs_a_profile_end_to_end_on_a_random_model(tmp_path):
+    run = tmp_path / 'smoke'
+    r = radphi2('reproduce', '--profile', 'paper', '--out', run, '--smoke', '--smoke-shape', 'small')
+    assert r.returncode == 0, r.stdout[-3000:] + r.stderr[-3000:]
+    m = json.loads((run / 'manifest.json').read_text())
+    assert all(m['stages'][s]['status'] == 'done' for s in STAGES)
+    assert m['config']['base']['name_or_path'].endswith('smoke-base-small')
+    cfg = json.loads((run / 'models/smoke-base-small/config.json').read_text())
+    assert cfg['vocab_size'] == 51200 and cfg['num_hidden_layers'] == 2
+    assert (run / 'report.html').exists() and all(json.loads((run / 'models' / x / 'train.json').read_text())['steps'] == 4 for x in ('radphi2', 'radphi2-base'))

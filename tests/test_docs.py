@@ -32,3 +32,20 @@ def test_processed_pages_render_to_html(tmp_path):
         for c in nb['cells']: c.pop('has_sd', None)                 # nbdev's marker for show_doc cells; Quarto ignores it
         html, _ = HTMLExporter().from_notebook_node(nbformat.reads(json.dumps(nb), as_version=4))
         assert '<html' in html and len(html) > 1000, p
+
+def test_no_notebook_cell_mixes_imports_with_other_code():
+    # nbdev's docs processing executes every cell that imports something; a test cell that also uses names from
+    # cells it does not run then breaks the docs build (it did once). Imports go in cells of their own.
+    import ast
+    bad = []
+    for f in sorted((ROOT / 'nbs').rglob('*.ipynb')):
+        if '.ipynb_checkpoints' in str(f): continue
+        for i, c in enumerate(json.loads(f.read_text())['cells']):
+            src = ''.join(c['source']) if isinstance(c['source'], list) else c['source']
+            if c['cell_type'] != 'code' or any(l.strip().startswith('#| export') for l in src.splitlines()): continue
+            try: tree = ast.parse(src)
+            except SyntaxError: continue
+            nodes = list(ast.walk(tree))
+            if any(isinstance(n, (ast.Import, ast.ImportFrom)) for n in nodes) and any(isinstance(n, (ast.Expr, ast.Assign)) for n in nodes):
+                bad.append(f'{f.relative_to(ROOT)} cell {i}')
+    assert not bad, bad
