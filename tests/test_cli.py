@@ -25,3 +25,14 @@ def test_unknown_recipe_key_is_a_clear_error(tmp_path):
 def test_unknown_profile(tmp_path):
     r = radphi2('reproduce', '--profile', 'nope', '--out', tmp_path / 'r')
     assert r.returncode == 2 and "unknown profile 'nope'" in r.stderr
+
+def test_every_shipped_profile_resolves_and_its_tiny_base_is_buildable():
+    from radphi2.config import load_config, profiles
+    from radphi2.models import tiny_config
+    assert {'tiny', 'openi', 'paper'} <= set(profiles())
+    for p in profiles():
+        cfg = load_config(p)
+        assert cfg.train, p
+        b = cfg.base
+        if b.name_or_path == 'tiny':                   # head_dim x 0.4 must be an even integer, among others
+            tiny_config(b.vocab_size, b.hidden_size, b.num_layers, b.num_heads, b.intermediate_size, b.max_position)
