@@ -1,47 +1,15 @@
 """The OpenAI-compatible client against a real HTTP server on localhost: success, retries, timeout,
 malformed answers, cache hits, concurrency, and an API key that never reaches the disk."""
 import json, threading, time
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import pytest
+from conftest import FakeOpenAI
 from radphi2.client import OpenAIClient, ClientError
 
 SECRET = 'sk-test-0123456789abcdef-never-on-disk'
 
-class Server:
-    "An OpenAI-compatible server whose answers follow a script (one action per request; 'ok' after the script)."
-    def __init__(self):
-        self.script, self.seen, self.active, self.peak = [], [], 0, 0
-        outer = self
-        class H(BaseHTTPRequestHandler):
-            def log_message(self, *a): pass
-            def do_POST(self):
-                body = json.loads(self.rfile.read(int(self.headers['Content-Length'])))
-                with lock:
-                    outer.seen.append({'auth': self.headers.get('Authorization'), 'path': self.path, 'body': body})
-                    act = outer.script.pop(0) if outer.script else 'ok'
-                    outer.active += 1; outer.peak = max(outer.peak, outer.active)
-                try:
-                    if act == 'stall': time.sleep(1.0)
-                    if act == 'slow': time.sleep(0.2)
-                    if isinstance(act, int):
-                        self.send_response(act); self.send_header('Retry-After', '0'); self.end_headers(); return
-                    out = {'garbage': b'<html>gateway error</html>', 'nochoices': json.dumps({'error': 'x'}).encode()}.get(act) or \
-                          json.dumps({'choices': [{'message': {'content': 'ans:' + body['messages'][-1]['content']}}]}).encode()
-                    self.send_response(200); self.send_header('Content-Type', 'application/json'); self.end_headers(); self.wfile.write(out)
-                except (BrokenPipeError, ConnectionResetError): pass
-                finally:
-                    with lock: outer.active -= 1
-        lock = threading.Lock()
-        class S(ThreadingHTTPServer):
-            daemon_threads = True
-            def handle_error(self, *a): pass
-        self.srv = S(('127.0.0.1', 0), H)
-        self.url = f'http://127.0.0.1:{self.srv.server_address[1]}/v1'
-        threading.Thread(target=self.srv.serve_forever, daemon=True).start()
-
 @pytest.fixture
 def server():
-    s = Server(); yield s; s.srv.shutdown()
+    s = FakeOpenAI(); yield s; s.close()
 
 @pytest.fixture
 def client(server, tmp_path, monkeypatch):

@@ -1,38 +1,17 @@
 """Inference and evaluation wired into the chain: external systems through the OpenAI-compatible client and a
 predictions file, a judge, failures counted and reported, BERTScore from a local encoder, and an API key
 that never reaches the run folder."""
-import json, shutil, threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+import json, shutil
 from pathlib import Path
 import pytest
-from conftest import radphi2, ENV
+from conftest import radphi2, ENV, FakeOpenAI
 
 SECRET = 'sk-chain-test-5f0c1d2e-never-written-anywhere'
 JUDGE_REPLY = '{"correctness": 4, "completeness": 3, "conciseness": 5, "harmful_error": "no"}'
 
-class ChatServer:
-    "An OpenAI-compatible server: judge prompts get a rubric reply, others a fixed answer; `script` overrides the first requests."
-    def __init__(self, script=()):
-        self.script, self.seen, lock = list(script), [], threading.Lock()
-        outer = self
-        class H(BaseHTTPRequestHandler):
-            def log_message(self, *a): pass
-            def do_POST(self):
-                body = json.loads(self.rfile.read(int(self.headers['Content-Length'])))
-                with lock:
-                    outer.seen.append({'auth': self.headers.get('Authorization'), 'model': body['model']})
-                    act = outer.script.pop(0) if outer.script else 'ok'
-                if isinstance(act, int):
-                    self.send_response(act); self.send_header('Retry-After', '0'); self.end_headers(); return
-                text = JUDGE_REPLY if 'Grade the candidate answer' in body['messages'][-1]['content'] else 'No acute cardiopulmonary process.'
-                out = b'<html>bad gateway</html>' if act == 'garbage' else json.dumps({'choices': [{'message': {'content': text}}]}).encode()
-                self.send_response(200); self.send_header('Content-Type', 'application/json'); self.end_headers(); self.wfile.write(out)
-        class S(ThreadingHTTPServer):
-            daemon_threads = True
-            def handle_error(self, *a): pass
-        self.srv = S(('127.0.0.1', 0), H)
-        self.url = f'http://127.0.0.1:{self.srv.server_address[1]}/v1'
-        threading.Thread(target=self.srv.serve_forever, daemon=True).start()
+def judge_or_answer(body):
+    "Judge prompts get a rubric reply; everything else a fixed answer."
+    return JUDGE_REPLY if 'Grade the candidate answer' in body['messages'][-1]['content'] else 'No acute cardiopulmonary process.'
 
 def _external_sets(url, mine):
     served = {'backend': 'client', 'base_url': url, 'model': 'served-7b', 'api_key_env': 'RADPHI2_TEST_KEY', 'max_retries': 2, 'backoff': 0.01, 'timeout': 5}
@@ -46,7 +25,7 @@ def test_external_systems_and_judge_in_the_chain_count_failures_and_never_store_
     test = [json.loads(l) for l in (run / 'predictions/radphi2/impression.jsonl').read_text().splitlines()]
     mine = tmp_path / 'mine.jsonl'                        # a user's file: impression only, one answer missing
     mine.write_text(''.join(json.dumps({'id': r['id'], 'prediction': r['reference']}) + '\n' for r in test[1:]))
-    srv = ChatServer(script=[500, 'garbage'])             # one request retried after a 500, one malformed for good
+    srv = FakeOpenAI(script=[500, 'garbage'], reply=judge_or_answer)             # one request retried after a 500, one malformed for good
     env = {**ENV, 'RADPHI2_TEST_KEY': SECRET}
     try:
         r = radphi2('reproduce', '--profile', 'tiny', '--out', run, *sets, *_external_sets(srv.url, mine), '--from', 'infer', env=env)
@@ -75,7 +54,7 @@ def test_external_systems_and_judge_in_the_chain_count_failures_and_never_store_
         assert r.returncode == 0, r.stderr
         assert len(srv.seen) == n_first                                                          # kept predictions, cached judgements
     finally:
-        srv.srv.shutdown()
+        srv.close()
 
 def test_a_predictions_file_with_unknown_or_missing_ids_stops_infer_with_the_file_named(tiny_run, tmp_path):
     out, sets, _ = tiny_run
